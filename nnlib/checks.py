@@ -54,7 +54,9 @@ def check_finite(array, name):
 def positive_int(value, name):
     """Return ``value`` as an int, or raise if it is not a whole number of at least 1."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be a whole number, but got {value!r} ({type(value).__name__})")
+        raise TypeError(
+            f"{name} must be a whole number, but got {value!r} ({type(value).__name__})"
+        )
     if value < 1:
         raise ValueError(f"{name} must be at least 1, but got {value}")
     return int(value)
@@ -113,7 +115,9 @@ def class_labels(y_true, n_samples, n_classes, name="y_true"):
             raise ValueError(f"{name} must hold whole-number class labels, but it contains {bad!r}")
     labels = labels.astype(np.intp, copy=False)
     if labels.size and labels.min() < 0:
-        raise ValueError(f"{name} must hold class labels of at least 0, but it contains {labels.min()}")
+        raise ValueError(
+            f"{name} must hold class labels of at least 0, but it contains {labels.min()}"
+        )
     if labels.size and labels.max() >= n_classes:
         raise ValueError(
             f"{name} contains the label {labels.max()}, but the predictions have only {n_classes} "

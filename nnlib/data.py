@@ -89,7 +89,8 @@ def blobs(n_per_class=100, n_classes=3, spread=0.5, rng=0):
     rng = np.random.default_rng(rng)
     angles = 2 * np.pi * np.arange(n_classes) / n_classes + np.pi / 4
     centres = 2.0 * np.column_stack([np.cos(angles), np.sin(angles)])
-    X = np.repeat(centres, n_per_class, axis=0) + rng.normal(0, spread, (n_per_class * n_classes, 2))
+    noise = rng.normal(0, spread, (n_per_class * n_classes, 2))
+    X = np.repeat(centres, n_per_class, axis=0) + noise
     y = np.repeat(np.arange(n_classes), n_per_class)
     return _shuffled(X, y, rng)
 
@@ -114,7 +115,9 @@ def split(X, y, val=0.2, test=0.2, rng=0):
     val = fraction(val, "val")
     test = fraction(test, "test")
     if val + test >= 1:
-        raise ValueError(f"val + test must leave samples for training, but they add up to {val + test}")
+        raise ValueError(
+            f"val + test must leave samples for training, but they add up to {val + test}"
+        )
     order = np.random.default_rng(rng).permutation(len(X))
     n_test = int(round(test * len(X)))
     n_val = int(round(val * len(X)))

@@ -87,7 +87,8 @@ def _check_layer(item, inputs, h, rng):
         named = _named_parameters(layers)
         for name, (layer, pname) in named.items():
             analytic[name] = np.array(getattr(layer, "d" + pname), dtype=np.float64)
-        errors = {"inputs": relative_error(analytic["inputs"], numerical_gradient(objective, inputs, h))}
+        numeric_inputs = numerical_gradient(objective, inputs, h)
+        errors = {"inputs": relative_error(analytic["inputs"], numeric_inputs)}
         for name, (layer, pname) in named.items():
             value = getattr(layer, pname)
             if value.dtype != np.float64:

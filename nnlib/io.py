@@ -35,7 +35,8 @@ def load(path):
             raise ValueError(f"{path} is not an nnlib model file: it has no 'architecture' entry")
         architecture = json.loads(str(archive["architecture"]))
         if architecture.get("format") != FORMAT:
-            raise ValueError(f"{path} has format {architecture.get('format')!r}, expected {FORMAT!r}")
+            found = architecture.get("format")
+            raise ValueError(f"{path} has format {found!r}, expected {FORMAT!r}")
         model = Sequential(*(_build(entry) for entry in architecture["layers"]))
         n_params = len(model.parameters())
         model.load_state([archive[f"param_{i}"] for i in range(n_params)])

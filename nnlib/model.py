@@ -79,7 +79,7 @@ class Sequential:
             raise ValueError(
                 f"expected {len(params)} parameter arrays for this model, but got {len(arrays)}"
             )
-        for index, ((value, _), new) in enumerate(zip(params, arrays)):
+        for index, ((value, _), new) in enumerate(zip(params, arrays, strict=True)):
             new = np.asarray(new)
             if new.shape != value.shape:
                 raise ValueError(
@@ -164,7 +164,9 @@ class Trainer:
 
     def __init__(self, model, X, y, *, loss, optimizer, batch_size=32, validation_data=None, rng=0):
         if not isinstance(loss, Loss):
-            raise TypeError(f"loss must be an nnlib loss such as SoftmaxCrossEntropy(), got {loss!r}")
+            raise TypeError(
+                f"loss must be an nnlib loss such as SoftmaxCrossEntropy(), got {loss!r}"
+            )
         self.model = model
         self.X, self.y = _paired(X, y)
         self.loss = loss
