@@ -20,6 +20,8 @@ class Layer(ABC):
 
     #: names of the parameter arrays; the gradient of ``name`` is stored as ``d<name>``
     param_names = ()
+    #: True when ``backward`` accepts ``input_gradient=False`` (see ``Sequential.backward``)
+    can_skip_input_gradient = False
 
     def __init__(self):
         self.training = True

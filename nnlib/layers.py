@@ -31,6 +31,7 @@ class Dense(Layer):
     """
 
     param_names = ("weights", "biases")
+    can_skip_input_gradient = True
 
     def __init__(self, n_inputs, n_neurons, *, init="glorot", l1=0.0, l2=0.0, rng=None,
                  dtype=np.float64):
@@ -56,11 +57,13 @@ class Dense(Layer):
         self.output = inputs @ self.weights + self.biases
         return self.output
 
-    def backward(self, dvalues):
+    def backward(self, dvalues, *, input_gradient=True):
         """dvalues (n_samples, n_neurons) -> dinputs (n_samples, n_inputs).
 
         Sets dweights (n_inputs, n_neurons) = inputs.T @ dvalues (plus the penalty's gradient)
-        and dbiases (1, n_neurons) = dvalues summed over the samples.
+        and dbiases (1, n_neurons) = dvalues summed over the samples. With
+        ``input_gradient=False`` (the first layer during training: nothing needs the gradient
+        of the data) ``dinputs`` is not computed and ``None`` is returned.
         """
         dvalues = self._take_dvalues(dvalues)
         self.dweights = self.inputs.T @ dvalues
@@ -69,7 +72,7 @@ class Dense(Layer):
         if self.l2:
             self.dweights += (2 * self.l2) * self.weights
         self.dbiases = dvalues.sum(axis=0, keepdims=True)
-        self.dinputs = dvalues @ self.weights.T
+        self.dinputs = dvalues @ self.weights.T if input_gradient else None
         return self.dinputs
 
     def penalty(self):

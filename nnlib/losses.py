@@ -115,14 +115,16 @@ class SoftmaxCrossEntropy(Loss):
         self.y_pred = _predictions_2d(y_pred, "SoftmaxCrossEntropy")
         self.y_true = one_hot_targets(y_true, self.y_pred)
         shifted = self.y_pred - self.y_pred.max(axis=1, keepdims=True)
-        log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        log_probs = shifted - log_norm
-        self.probabilities = np.exp(log_probs)
-        return float(-np.mean(np.sum(self.y_true * log_probs, axis=1)))
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        self.probabilities = exp / total
+        log_probs = shifted - np.log(total)
+        return float(-np.sum(self.y_true * log_probs) / len(log_probs))
 
     def backward(self):
         self._require_forward()
-        self.dinputs = (self.probabilities - self.y_true) / len(self.y_pred)
+        self.dinputs = self.probabilities - self.y_true
+        self.dinputs /= len(self.y_pred)
         return self.dinputs
 
 

@@ -36,9 +36,17 @@ class Sequential:
             inputs = layer.forward(inputs)
         return inputs
 
-    def backward(self, dvalues):
-        """Back-propagate the gradient of the loss w.r.t. the output; returns dinputs."""
-        for layer in reversed(self.layers):
+    def backward(self, dvalues, *, input_gradient=True):
+        """Back-propagate the gradient of the loss w.r.t. the output; returns dinputs.
+
+        ``input_gradient=False`` lets a first layer that supports it (``Dense``, ``Conv2D``)
+        skip the gradient w.r.t. the model's inputs, which training never uses; then ``None``
+        is returned.
+        """
+        for position in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[position]
+            if position == 0 and not input_gradient and layer.can_skip_input_gradient:
+                return layer.backward(dvalues, input_gradient=False)
             dvalues = layer.backward(dvalues)
         return dvalues
 
@@ -185,7 +193,7 @@ class Trainer:
             total_loss += self.loss.forward(output, y_batch) * len(X_batch)
             if self.loss.is_classification:
                 total_correct += accuracy(output, y_batch) * len(X_batch)
-            self.model.backward(self.loss.backward())
+            self.model.backward(self.loss.backward(), input_gradient=False)
             self.optimizer.step(self.model.parameters())
             seen += len(X_batch)
         metrics = {"loss": total_loss / seen}

@@ -133,7 +133,7 @@ def test_regression_targets_of_the_wrong_shape_are_rejected():
         nn.MeanSquaredError().forward(np.zeros((4, 2)), np.zeros((4, 3)))
 
 
-def test_fit_and_split_check_that_X_and_y_agree():
+def test_fit_and_split_check_that_inputs_and_labels_agree():
     model = nn.Sequential(nn.Dense(2, 2))
     with raises(ValueError, "3 samples", "4"):
         model.fit(np.zeros((4, 2)), [0, 1, 0], loss=nn.SoftmaxCrossEntropy(),

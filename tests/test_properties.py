@@ -162,3 +162,15 @@ def test_float32_layers_keep_float32():
     out = model.forward(np.ones((5, 2)))
     assert out.dtype == np.float32
     assert model.backward(np.ones_like(out)).dtype == np.float32
+
+
+def test_skipping_the_input_gradient_leaves_parameter_gradients_unchanged():
+    model = nn.Sequential(nn.Dense(3, 4, rng=0), nn.ReLU(), nn.Dense(4, 2, rng=1))
+    X = np.random.default_rng(2).standard_normal((5, 3))
+    dvalues = np.ones((5, 2))
+    model.forward(X)
+    assert model.backward(dvalues).shape == (5, 3)
+    full = [g.copy() for _, g in model.parameters()]
+    assert model.backward(dvalues, input_gradient=False) is None
+    for a, (_, b) in zip(full, model.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)

