@@ -9,8 +9,9 @@ Every layer follows one contract (``nnlib.layer``); every loss another (``nnlib.
 every optimizer a third (``nnlib.optim``).
 """
 
-from . import data, init
+from . import data, digits, init
 from .activations import LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Step, Tanh
+from .conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from .gradcheck import gradcheck, numerical_gradient, relative_error
 from .io import load, save
 from .layer import Layer
@@ -31,7 +32,8 @@ limit_blas_threads()
 __version__ = "0.1.0"
 
 __all__ = [
-    "data", "init", "Layer", "Dense", "Dropout",
+    "data", "digits", "init", "Layer", "Dense", "Dropout",
+    "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten",
     "Step", "Linear", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
     "MeanSquaredError", "BinaryCrossEntropy", "CategoricalCrossEntropy", "SoftmaxCrossEntropy",
     "accuracy", "SGD", "Adam", "RMSprop", "Sequential", "Trainer", "History", "EarlyStopping",

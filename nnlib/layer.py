@@ -53,7 +53,7 @@ class Layer(ABC):
     # --- helpers for subclasses ---------------------------------------------------------
     def _take_inputs(self, inputs):
         """Convert and remember the inputs of a forward pass."""
-        self.inputs = as_float_array(inputs, f"{self!r} inputs", self.dtype)
+        self.inputs = as_float_array(inputs, _Named(self, " inputs"), self.dtype)
         return self.inputs
 
     def _take_dvalues(self, dvalues):
@@ -63,8 +63,8 @@ class Layer(ABC):
                 f"{self!r}.backward() was called before forward(): run a forward pass first "
                 "so the layer knows its inputs"
             )
-        dvalues = as_float_array(dvalues, f"{self!r} gradient", self.output.dtype)
-        check_gradient_shape(dvalues, self.output.shape, repr(self))
+        dvalues = as_float_array(dvalues, _Named(self, " gradient"), self.output.dtype)
+        check_gradient_shape(dvalues, self.output.shape, _Named(self))
         return dvalues
 
     @property
@@ -76,3 +76,16 @@ class Layer(ABC):
     def __repr__(self):
         arguments = ", ".join(f"{key}={value!r}" for key, value in self.config().items())
         return f"{type(self).__name__}({arguments})"
+
+
+class _Named:
+    """A layer's name for an error message, such as "Dense(...) inputs", built only if needed.
+
+    Formatting ``repr(layer)`` on every forward pass costs more than some layers' arithmetic.
+    """
+
+    def __init__(self, layer, suffix=""):
+        self.layer, self.suffix = layer, suffix
+
+    def __str__(self):
+        return f"{self.layer!r}{self.suffix}"

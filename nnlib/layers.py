@@ -87,6 +87,8 @@ class Dense(Layer):
     def config(self):
         config = {"n_inputs": self.n_inputs, "n_neurons": self.n_neurons}
         config.update({name: getattr(self, name) for name in ("l1", "l2") if getattr(self, name)})
+        if self.weights.dtype != np.float64:  # so that nnlib.load rebuilds a float32 layer
+            config["dtype"] = self.weights.dtype.name
         return config
 
     def _shape_message(self, shape):

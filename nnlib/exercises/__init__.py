@@ -20,6 +20,7 @@ Writing a check (in ``nnlib/exercises/chNN.py``)::
 proves every check accepts the solution and rejects each wrong answer.
 """
 
+import dis
 import traceback
 from dataclasses import dataclass, field
 
@@ -79,8 +80,26 @@ def report(passed, message):
 
 
 def not_attempted(answer):
-    """True when the learner has not filled the exercise in yet (``...`` or ``None``)."""
-    return answer is Ellipsis or answer is None
+    """True when the learner has not filled the exercise in yet.
+
+    That is ``...`` or ``None``, or a function whose body does nothing (the notebook's stub
+    ``def f(x):\\n    ...  # your code here``, with or without a docstring): calling such a
+    stub would return None and the learner would be told to add a `return` they never wrote.
+    """
+    if answer is Ellipsis or answer is None:
+        return True
+    code = getattr(answer, "__code__", None)
+    if code is None:
+        return False
+    return all(
+        op.opname in _DO_NOTHING_OPS and (op.opname not in _CONST_OPS or op.argval is None)
+        for op in dis.get_instructions(code)
+    )
+
+
+#: bytecode of a function whose body does nothing and returns None (Python 3.10 to 3.13)
+_DO_NOTHING_OPS = {"RESUME", "NOP", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST"}
+_CONST_OPS = {"LOAD_CONST", "RETURN_CONST"}
 
 
 def report_not_attempted(what):
