@@ -24,6 +24,7 @@ help:
 	@echo "make lab    - create the environment if needed and open JupyterLab on the course"
 	@echo "make test   - create the environment if needed and run every test (library, notebooks, browser)"
 	@echo "make bench  - speed and latency benchmarks"
+	@echo "make html   - build a static website of the executed course in _site/"
 	@echo "make strip  - strip notebook outputs (cells tagged keep_output keep theirs)"
 
 env: $(ENV_STAMP)
@@ -42,11 +43,11 @@ env: $(ENV_STAMP)
 	@$(MAKE) --no-print-directory hooks PY=$$(command -v python)
 	@touch $@
 
-# Strip notebook outputs on every `git add`, keeping cells tagged keep_output.
+# Strip notebook outputs on every `git add`, keeping cells tagged keep_output (.gitattributes).
 hooks:
 	@if [ -d .git ]; then \
-	  $(PY) -m nbstripout --install --attributes .gitattributes >/dev/null 2>&1 && \
-	  git config filter.nbstripout.clean "'$(abspath $(PY))' -m nbstripout --keep-count"; \
+	  git config filter.nbstrip.clean "'$(abspath $(PY))' tools/strip_outputs.py --stdin" && \
+	  git config filter.nbstrip.smudge cat; \
 	fi
 
 lab: env
@@ -62,8 +63,12 @@ lint: env
 bench: env
 	$(PY) -m benchmarks
 
+html: env
+	$(PY) tools/build_html.py --out _site
+	@echo "open _site/index.html"
+
 strip: env
-	$(PY) -m nbstripout --keep-count notebooks/*.ipynb notebooks/solutions/*.ipynb
+	$(PY) tools/strip_outputs.py notebooks/*.ipynb notebooks/solutions/*.ipynb
 
 clean:
 	rm -rf .venv .conda-env-checked build *.egg-info
