@@ -8,7 +8,8 @@ Times the median of forward + backward (float32, batch 64, one BLAS thread) for
 - Conv2D 1 -> 8 channels, 3x3, on 28x28 images, and 8 -> 16 channels, 3x3, on 13x13;
 - MaxPool2D 2x2 on the 26x26 output of the first convolution;
 - one training step of a small CNN: Conv(1->8, 3x3), ReLU, MaxPool 2, Conv(8->16, 3x3), ReLU,
-  MaxPool 2, Flatten, Dense(400 -> 10), SoftmaxCrossEntropy, SGD.
+  MaxPool 2, Flatten, Dense(400 -> 10), SoftmaxCrossEntropy, SGD; like ``nn.Trainer`` (and
+  PyTorch, whose input tensor needs no gradient) it skips the gradient w.r.t. the images.
 The naive versions loop over every output pixel in Python, as a first implementation would
 (they are slow, so they run fewer times). PyTorch is timed in the same process when it is
 installed, with ``torch.set_num_threads(1)``. Targets (issue 7): nnlib at least 500x faster
@@ -189,7 +190,7 @@ def cnn_case(rng):
 
     def fast():
         loss.forward(model.forward(X), y)
-        model.backward(loss.backward())
+        model.backward(loss.backward(), input_gradient=False)   # as nn.Trainer does
         optimizer.step(model.parameters())
 
     def naive():

@@ -49,16 +49,8 @@ def spiral_network():
 
 
 def median_cpu_seconds(fn, repeats=50, warmup=5):
-    """Median CPU time of ``fn()`` (``time.process_time``): unlike wall time it hardly grows
-    when other programs share the machine's cores, so it shows what the code itself costs."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return float(np.median(times))
+    """Median CPU time of ``fn()``: it shows what the code itself costs on a busy machine."""
+    return median_seconds(fn, repeats, warmup, clock=time.process_time)
 
 
 def slider_mover(slider, low, high):

@@ -13,6 +13,7 @@ pages, which cannot run widgets, show the PNG.
 
 import asyncio
 import inspect
+from abc import ABC, abstractmethod
 
 import numpy as np
 
@@ -98,7 +99,7 @@ def label_controls(controls):
     return controls
 
 
-class LivePlot:
+class LivePlot(ABC):
     """Base class: a picture that follows its controls, with a static fallback.
 
     Subclasses build ``self.controls`` (a list of widgets), call ``self._build(...)`` and
@@ -111,8 +112,9 @@ class LivePlot:
         """One or two sentences for screen readers and static pages (the alt text)."""
         return "An interactive nnlib figure."
 
+    @abstractmethod
     def draw(self):
-        raise NotImplementedError
+        """The current picture: a uint8 RGB array (H, W, 3) or a matplotlib Figure."""
 
     def _build(self, rows):
         """Put ``rows`` (control boxes) above the picture and a status line, draw the first

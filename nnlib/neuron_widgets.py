@@ -153,25 +153,17 @@ def neuron_picture(X, y, w1, w2, b, activation="step", *, frames=None):
     return raster.side_by_side(plane.compose(left), curve.compose(right))
 
 
-class NeuronExplorer(LivePlot):
-    """Sliders w1, w2, b and an activation menu for ONE neuron on 2-D data with labels 0/1.
+class _OneNeuronExplorer(LivePlot):
+    """Shared controls of the one-neuron explorers: a slider per number and an activation menu."""
 
-    The decision line (z = 0), the shading of the plane, the classified points and the
-    neuron's output on the activation curve all move together.
-    """
-
-    def __init__(self, X, y, w1=1.0, w2=-1.0, b=0.0, activation="step"):
+    def _build_controls(self, numbers, activation):
+        """``numbers`` maps a key to (label, start value); sliders run from -5 to 5."""
         import ipywidgets as widgets
 
-        self.X, self.labels = _binary_data(X, y)
-        _activation(activation)
-        self._frames = {}
-        slider = dict(min=-5.0, max=5.0, step=0.05, continuous_update=True,
-                      readout_format=".2f")
         self.sliders = {
-            "w1": widgets.FloatSlider(value=w1, description="weight w1", **slider),
-            "w2": widgets.FloatSlider(value=w2, description="weight w2", **slider),
-            "b": widgets.FloatSlider(value=b, description="bias b", **slider),
+            key: widgets.FloatSlider(value=value, description=label, min=-5.0, max=5.0,
+                                     step=0.05, readout_format=".2f")
+            for key, (label, value) in numbers.items()
         }
         self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
                                            description="activation")
@@ -180,6 +172,22 @@ class NeuronExplorer(LivePlot):
         for control in self.controls:
             control.observe(self.redraw, names="value")
         self._build([widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap"))])
+
+
+class NeuronExplorer(_OneNeuronExplorer):
+    """Sliders w1, w2, b and an activation menu for ONE neuron on 2-D data with labels 0/1.
+
+    The decision line (z = 0), the shading of the plane, the classified points and the
+    neuron's output on the activation curve all move together.
+    """
+
+    def __init__(self, X, y, w1=1.0, w2=-1.0, b=0.0, activation="step"):
+
+        self.X, self.labels = _binary_data(X, y)
+        _activation(activation)
+        self._frames = {}
+        self._build_controls({"w1": ("weight w1", w1), "w2": ("weight w2", w2),
+                              "b": ("bias b", b)}, activation)
 
     @property
     def values(self):
@@ -239,27 +247,16 @@ def line_picture(weight, bias, activation="linear", *, frames=None):
     return frame.compose(picture)
 
 
-class LineExplorer(LivePlot):
+class LineExplorer(_OneNeuronExplorer):
     """y = activation(weight * x + bias) on one input: the weight sets the slope
     (sensitivity), the bias shifts the curve sideways."""
 
     def __init__(self, weight=1.0, bias=0.0, activation="linear"):
-        import ipywidgets as widgets
 
         _activation(activation)
         self._frames = {}
-        slider = dict(min=-5.0, max=5.0, step=0.05, readout_format=".2f")
-        self.sliders = {
-            "weight": widgets.FloatSlider(value=weight, description="weight w", **slider),
-            "bias": widgets.FloatSlider(value=bias, description="bias b", **slider),
-        }
-        self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
-                                           description="activation")
-        self.controls = list(self.sliders.values()) + [self.activation]
-        label_controls(self.controls)
-        for control in self.controls:
-            control.observe(self.redraw, names="value")
-        self._build([widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap"))])
+        self._build_controls({"weight": ("weight w", weight), "bias": ("bias b", bias)},
+                             activation)
 
     @property
     def values(self):

@@ -134,13 +134,17 @@ def check_choice(answer, correct, *, name, options, explain, hints=None):
     return report(False, f"{name}: {(hints or {}).get(answer, 'think again about ' + explain)}")
 
 
-def check_function(fn, cases, reference, *, name, mistakes=None, rtol=1e-6, atol=1e-9):
+def check_function(fn, cases, reference, *, name, mistakes=None, rtol=1e-6, atol=1e-9,
+                   comparison=None):
     """Run the learner's ``fn`` on each hidden case and compare with ``reference``.
 
     ``cases`` is a list of argument tuples. ``mistakes`` maps a hint to a function computing
     what a typical wrong implementation returns; when the learner's output matches it, the hint
     is printed. Otherwise the first difference found is described (shape, then values).
+    ``comparison(got, expected, rtol=, atol=)`` returns None for a match or a sentence; it
+    defaults to ``compare`` (one array or number).
     """
+    comparison = comparison or compare
     if not_attempted(fn):
         return report_not_attempted(name)
     if not callable(fn):
@@ -160,7 +164,7 @@ def check_function(fn, cases, reference, *, name, mistakes=None, rtol=1e-6, atol
             )
         if got is None or got is Ellipsis:
             return report(False, f"{name} returned None: did you forget the `return` statement?")
-        problem = compare(got, expected, rtol=rtol, atol=atol)
+        problem = comparison(got, expected, rtol=rtol, atol=atol)
         if problem is None:
             continue
         for hint, wrong_fn in (mistakes or {}).items():
@@ -168,7 +172,7 @@ def check_function(fn, cases, reference, *, name, mistakes=None, rtol=1e-6, atol
                 wrong = wrong_fn(*_copies(args))
             except Exception:  # a mistake model that cannot run on this case is no match
                 continue
-            if compare(got, wrong, rtol=rtol, atol=atol) is None:
+            if comparison(got, wrong, rtol=rtol, atol=atol) is None:
                 return report(False, f"{name}: {hint}")
         return report(False, f"{name} on test case {case_number}: {problem}")
     return report(True, f"{name} gives the right answer on all {len(cases)} hidden test cases.")
