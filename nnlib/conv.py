@@ -69,6 +69,7 @@ class Conv2D(Layer):
     """
 
     param_names = ("weights", "biases")
+    can_skip_input_gradient = True
     #: largest column buffer (bytes) to build at once; set on a layer to change it
     max_buffer_bytes = MAX_BUFFER_BYTES
 
@@ -114,26 +115,34 @@ class Conv2D(Layer):
         return self.output
 
     # --- backward -----------------------------------------------------------------------
-    def backward(self, dvalues):
+    def backward(self, dvalues, *, input_gradient=True):
         """dvalues (N, out_channels, H_out, W_out) -> dinputs (N, in_channels, H, W).
 
         Sets dweights (out_channels, in_channels, kh, kw): the sum over samples of
         dout @ cols.T; dbiases (out_channels,): dvalues summed over samples and pixels.
+        With ``input_gradient=False`` (the first layer during training: nothing needs the
+        gradient of the images) the patch gradients and col2im are skipped, ``dinputs`` is
+        not computed and ``None`` is returned.
         """
         dvalues = self._take_dvalues(dvalues)
         g = self._geometry(self.inputs.shape)
         W2 = self.weights.reshape(self.out_channels, -1)
         dW2 = np.zeros_like(W2)
-        dpadded = np.zeros(self._padded.shape, dtype=self._padded.dtype)
+        dpadded = np.zeros(self._padded.shape, dtype=self._padded.dtype) if input_gradient \
+            else None
         for rows in self._chunks(len(dvalues), g):
             cols = self._cols if self._cols is not None else self._im2col(self._padded[rows], g)
             dwide = self._widen(dvalues[rows], g)           # (n, F, h_out*w_grid)
             dW2 += (dwide @ cols.transpose(0, 2, 1)).sum(axis=0)
-            dcols = W2.T @ dwide                            # (n, C*kh*kw, h_out*w_grid)
-            self._note_buffer(dcols)
-            self._col2im(dcols, dpadded[rows], g)
+            if input_gradient:
+                dcols = W2.T @ dwide                        # (n, C*kh*kw, h_out*w_grid)
+                self._note_buffer(dcols)
+                self._col2im(dcols, dpadded[rows], g)
         self.dweights = dW2.reshape(self.weights.shape)
         self.dbiases = dvalues.sum(axis=0).reshape(self.out_channels, -1).sum(axis=1)
+        if not input_gradient:
+            self.dinputs = None
+            return None
         p = self.padding
         H, W = self.inputs.shape[2:]
         self.dinputs = np.ascontiguousarray(dpadded[:, :, p:p + H, p:p + W])

@@ -130,6 +130,35 @@ def test_conv_gradients_are_set_not_accumulated():
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("chunked", [False, True], ids=["one chunk", "in chunks"])
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv_skipping_the_input_gradient_keeps_parameter_gradients_and_returns_none(case,
+                                                                                      chunked):
+    layer, X = make_conv(case), conv_inputs(case, n=5)
+    if chunked:
+        layer.max_buffer_bytes = 1      # one sample per chunk: backward rebuilds the columns
+    dout = np.random.default_rng(2).standard_normal(layer.forward(X).shape)
+    assert layer.backward(dout) is not None
+    full = (layer.dweights.copy(), layer.dbiases.copy())
+    assert layer.can_skip_input_gradient
+    assert layer.backward(dout, input_gradient=False) is None
+    assert layer.dinputs is None
+    np.testing.assert_allclose(layer.dweights, full[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(layer.dbiases, full[1], rtol=1e-12, atol=1e-12)
+
+
+def test_cnn_training_step_skips_the_first_conv_input_gradient_only():
+    model = small_cnn()
+    X = np.random.default_rng(0).random((3, 1, 12, 20))
+    dout = np.random.default_rng(1).standard_normal(model.forward(X).shape)
+    model.backward(dout)
+    full = [grad.copy() for _, grad in model.parameters()]
+    assert model.backward(dout, input_gradient=False) is None
+    assert model.layers[0].dinputs is None and model.layers[1].dinputs is not None
+    for expected, (_, grad) in zip(full, model.parameters(), strict=True):
+        np.testing.assert_allclose(grad, expected, rtol=1e-12, atol=1e-12)
+
+
 def test_conv_float32_layer_computes_in_float32_and_agrees_with_float64():
     layer64 = make_conv("3->2 3x3 padding 1")
     layer32 = nn.Conv2D(3, 2, 3, padding=1, dtype=np.float32)
