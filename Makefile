@@ -53,9 +53,12 @@ hooks:
 lab: env
 	$(PY) -m jupyter lab notebooks/00_introduction.ipynb
 
+# Library tests and nbval first; then the browser tests in their own process (Playwright keeps
+# an event loop running for its whole session, which would change how widget tests behave).
 test: env
 	$(PY) -m ruff check .
-	$(PY) -m pytest --nbval-lax --nbval-current-env -q
+	$(PY) -m pytest --nbval-lax --nbval-current-env -q -rs --ignore=tests/browser
+	$(PY) -m pytest -q -rs tests/browser
 
 lint: env
 	$(PY) -m ruff check .

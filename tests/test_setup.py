@@ -30,7 +30,8 @@ def test_readme_shows_the_two_commands_first():
 @needs_make
 def test_make_test_inside_an_active_conda_environment_uses_it_instead_of_a_venv():
     commands = make_dry_run("test", CONDA_DEFAULT_ENV="nn-course")
-    assert "python -m pytest --nbval-lax --nbval-current-env" in commands
+    assert "python -m pytest --nbval-lax --nbval-current-env -q -rs" in commands
+    assert "python -m pytest -q -rs tests/browser" in commands
     assert ".venv" not in commands
 
 
@@ -38,7 +39,7 @@ def test_make_test_inside_an_active_conda_environment_uses_it_instead_of_a_venv(
 def test_make_test_outside_conda_uses_the_venv_and_nbval():
     env = {"CONDA_DEFAULT_ENV": "base"}
     commands = make_dry_run("test", **env)
-    assert ".venv/bin/python -m pytest --nbval-lax --nbval-current-env" in commands
+    assert ".venv/bin/python -m pytest --nbval-lax --nbval-current-env -q -rs" in commands
     assert ".venv/bin/python -m ruff check" in commands
 
 
