@@ -4,9 +4,13 @@
 
 Every chapter, appendix and solutions notebook is executed (as nbval does) and exported with
 nbconvert's "lab" template, so a reader without a kernel sees every figure with its alt text.
-Widget state is stored, so each widget shows its controls and its picture as they were after
-the run (the controls cannot respond without a kernel: a banner at the top says so). Links
-between notebooks are rewritten from .ipynb to .html and `assets/` is copied beside the pages.
+
+Widgets: every nnlib widget also offers a PNG of its current picture with alt text, and the
+page shows that PNG. Storing the widget state instead would make nbconvert draw the widgets
+with JavaScript fetched from a CDN: blank boxes for a reader offline, and controls that look
+alive but cannot respond without a kernel. A banner at the top of each page says how to get
+the live version. Links between notebooks are rewritten from .ipynb to .html and `assets/` is
+copied beside the pages.
 """
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ ROOT = NOTEBOOKS.parent
 BANNER = (
     '<div class="nnlib-static-banner" role="note" style="background:#fff3cd;padding:0.6em 1em;'
     'border:1px solid #E69F00;margin:0.5em 0;font-family:sans-serif">'
-    "This is a static copy of the course. Sliders and buttons show the state they had when the "
-    "page was built but cannot respond without a running kernel: open the notebook in "
-    "JupyterLab (<code>make lab</code>) to use them.</div>"
+    "This is a static copy of the course: each widget is shown as a picture of its state after "
+    "the run. Open the notebook in JupyterLab (<code>make lab</code>) to move the sliders and "
+    "press the buttons.</div>"
 )
 
 
@@ -43,10 +47,10 @@ def course_notebooks(notebooks: Path = NOTEBOOKS) -> list[Path]:
 
 
 def execute(path: Path, timeout: int = 300):
-    """Run the notebook in its own folder and keep the widget state."""
+    """Run the notebook in its own folder (widgets fall back to their PNG pictures)."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                            store_widget_state=True,
+                            store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     return nb
