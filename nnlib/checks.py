@@ -53,12 +53,22 @@ def check_finite(array, name):
 
 def positive_int(value, name):
     """Return ``value`` as an int, or raise if it is not a whole number of at least 1."""
+    return whole_number(value, name, minimum=1)
+
+
+def non_negative_int(value, name):
+    """Return ``value`` as an int, or raise if it is not a whole number of at least 0."""
+    return whole_number(value, name, minimum=0)
+
+
+def whole_number(value, name, *, minimum):
+    """Return ``value`` as an int, or raise if it is not a whole number >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(
             f"{name} must be a whole number, but got {value!r} ({type(value).__name__})"
         )
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, but got {value}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, but got {value}")
     return int(value)
 
 

@@ -34,7 +34,7 @@ from numbers import Integral
 import numpy as np
 
 from . import init as initialisers
-from .checks import positive_int
+from .checks import non_negative_int, positive_int
 from .layer import Layer
 
 #: default upper bound for one column buffer (``Conv2D.max_buffer_bytes``)
@@ -80,7 +80,7 @@ class Conv2D(Layer):
         self.out_channels = positive_int(out_channels, "Conv2D out_channels")
         self.kernel_size = _pair(kernel_size, "Conv2D kernel_size")
         self.stride = positive_int(stride, "Conv2D stride")
-        self.padding = _non_negative_int(padding, "Conv2D padding")
+        self.padding = non_negative_int(padding, "Conv2D padding")
         self.init = init
         kh, kw = self.kernel_size
         shape = (self.out_channels, self.in_channels, kh, kw)
@@ -439,11 +439,3 @@ def _pair(value, name):
     return size, size
 
 
-def _non_negative_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(
-            f"{name} must be a whole number, but got {value!r} ({type(value).__name__})"
-        )
-    if value < 0:
-        raise ValueError(f"{name} must be at least 0, but got {value}")
-    return int(value)
