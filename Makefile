@@ -50,8 +50,15 @@ hooks:
 	  git config filter.nbstrip.smudge cat; \
 	fi
 
+# Extra options for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port=8899"`.
+# As root (containers, some lab machines) JupyterLab refuses to start without --allow-root.
+LAB_ARGS ?=
+ifeq ($(shell id -u),0)
+  LAB_ARGS += --allow-root
+endif
+
 lab: env
-	$(PY) -m jupyter lab notebooks/00_introduction.ipynb
+	$(PY) -m jupyter lab $(LAB_ARGS) notebooks/00_introduction.ipynb
 
 # Library tests and nbval first; then the browser tests in their own process (Playwright keeps
 # an event loop running for its whole session, which would change how widget tests behave).
