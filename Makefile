@@ -54,7 +54,7 @@ hooks:
 # As root (containers, some lab machines) JupyterLab refuses to start without --allow-root.
 LAB_ARGS ?=
 ifeq ($(shell id -u),0)
-  LAB_ARGS += --allow-root
+  override LAB_ARGS += --allow-root
 endif
 
 lab: env
