@@ -319,3 +319,31 @@ def test_training_view_play_advances_and_pause_stops(notebook_run):
     still = lab.epoch(view["id"])
     assert still == paused, f"{where}: after Pause the counter went on from {paused} to {still}"
     print(f"\n{where}: Play ran epochs {start} -> {later}, Pause held the counter at {paused}")
+
+
+def test_playground_takes_own_points_typed_as_csv(notebook_run):
+    """Issue 8: a learner's own data reaches the playground through the page, by keyboard."""
+    if "Playground(" not in notebook_run.source:
+        pytest.skip(f"{notebook_run.name} has no Playground")
+    page = notebook_run.lab.page
+    root = page.locator(".nnlib-playground").last
+    root.scroll_into_view_if_needed()
+    root.get_by_text("My own data", exact=True).click()
+    before = root.locator("img.nnlib-plot").first.get_attribute("src")
+    box = root.locator(".widget-textarea", has_text="CSV text").locator("textarea")
+    box.click()
+    rows = ["x1,x2,label", "-3,-3,0", "-2,-3,0", "-3,-2,0", "3,3,1", "2,3,1", "3,2,1"]
+    page.keyboard.type("\n".join(rows))
+    box.press("Tab")  # leave the box so its value is sent to the kernel
+    root.locator("button", has_text=re.compile(r"^\s*Load CSV text\s*$")).click()
+    status = root.locator(".nnlib-status").first
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "6 point" not in (status.text_content() or ""):
+        time.sleep(0.1)
+    where = f"{notebook_run.name}, playground"
+    assert "training on your 6 point" in (status.text_content() or ""), (
+        f"{where}: status after loading CSV text is {status.text_content()!r}"
+        + notebook_run.context()
+    )
+    after = root.locator("img.nnlib-plot").first.get_attribute("src")
+    assert after != before, f"{where}: the picture did not change after loading own points"
