@@ -6,7 +6,15 @@ import pkgutil
 import pytest
 
 import nnlib.exercises as exercises
-from nnlib.exercises import FAIL, PASS, REGISTRY, TODO, check_function, check_value, compare
+from nnlib.exercises import (
+    FAIL,
+    NOT_ATTEMPTED,
+    PASS,
+    REGISTRY,
+    check_function,
+    check_value,
+    compare,
+)
 
 for module in pkgutil.iter_modules(exercises.__path__):
     importlib.import_module(f"nnlib.exercises.{module.name}")
@@ -37,7 +45,7 @@ def test_check_rejects_each_typical_wrong_answer(name, capsys):
 @pytest.mark.parametrize("name", NAMES)
 def test_unattempted_exercise_does_not_raise(name, capsys):
     assert REGISTRY[name].check(...) is False
-    assert capsys.readouterr().out.startswith(TODO)
+    assert capsys.readouterr().out.startswith(NOT_ATTEMPTED)
 
 
 def test_function_check_explains_a_transposed_result(capsys):

@@ -6,7 +6,16 @@ import inspect
 import numpy as np
 import pytest
 
-from nnlib.exercises import FAIL, REGISTRY, TODO, ch01, ch02, ch03, check_function, not_attempted
+from nnlib.exercises import (
+    FAIL,
+    NOT_ATTEMPTED,
+    REGISTRY,
+    ch01,
+    ch02,
+    ch03,
+    check_function,
+    not_attempted,
+)
 
 FUNCTION_EXERCISES = sorted(
     name for name, ex in REGISTRY.items()
@@ -49,7 +58,7 @@ def test_do_nothing_functions_count_as_not_attempted():
 def test_untouched_stub_is_reported_as_not_attempted(name, capsys):
     exercise = REGISTRY[name]
     assert exercise.check(_stub_like(exercise.solution)) is False
-    assert capsys.readouterr().out.startswith(TODO)
+    assert capsys.readouterr().out.startswith(NOT_ATTEMPTED)
 
 
 def test_function_that_forgets_return_is_told_to_return(capsys):

@@ -28,7 +28,7 @@ import numpy as np
 
 PASS = "✅ Correct"
 FAIL = "❌ Not yet"
-TODO = "✏️ Not attempted yet"
+NOT_ATTEMPTED = "✏️ Not attempted yet"
 
 
 @dataclass
@@ -103,7 +103,8 @@ _CONST_OPS = {"LOAD_CONST", "RETURN_CONST"}
 
 
 def report_not_attempted(what):
-    print(f"{TODO}: replace the `...` in {what} with your answer, then run this cell again.")
+    print(f"{NOT_ATTEMPTED}: replace the `...` in {what} with your answer, "
+          "then run this cell again.")
     return False
 
 
