@@ -453,26 +453,24 @@ def loss_curves(history, ax=None, title=None):
         ax = axes[0, 0]
     else:
         fig = ax.figure
-    epochs = np.arange(1, len(history["loss"]) + 1)
-    ax.plot(epochs, history["loss"], color=PALETTE[0], label="training loss")
-    if "val_loss" in history:
-        ax.plot(epochs, history["val_loss"], color=PALETTE[5], linestyle="--",
-                label="validation loss")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
-    ax.legend(frameon=False)
+    _training_and_validation(ax, history, "loss")
     if title:
         ax.set_title(title)
     if with_accuracy:
-        acc_ax = axes[0, 1]
-        acc_ax.plot(epochs, history["accuracy"], color=PALETTE[0], label="training accuracy")
-        if "val_accuracy" in history:
-            acc_ax.plot(epochs, history["val_accuracy"], color=PALETTE[5], linestyle="--",
-                        label="validation accuracy")
-        acc_ax.set_xlabel("epoch")
-        acc_ax.set_ylabel("accuracy")
-        acc_ax.set_ylim(0, 1.02)
-        acc_ax.legend(frameon=False)
+        _training_and_validation(axes[0, 1], history, "accuracy")
+        axes[0, 1].set_ylim(0, 1.02)
     if own_figure:
         fig.tight_layout()
     return fig
+
+
+def _training_and_validation(ax, history, metric):
+    """Plot ``history[metric]`` (solid) and ``history["val_" + metric]`` (dashed) per epoch."""
+    epochs = np.arange(1, len(history[metric]) + 1)
+    ax.plot(epochs, history[metric], color=PALETTE[0], label=f"training {metric}")
+    if "val_" + metric in history:
+        ax.plot(epochs, history["val_" + metric], color=PALETTE[5], linestyle="--",
+                label=f"validation {metric}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.legend(frameon=False)
